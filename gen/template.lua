@@ -53,7 +53,8 @@ end
 
 -- Translates template text into Lua source: line i of the source is line i
 -- of the template (the set-up shares line 1; the return follows the last).
-function M.translate(text, name)
+-- cover: each C line also records that it ran, in _cov[line].
+function M.translate(text, name, cover)
   local out = {}
   local lineno = 0
   -- every line ends with a newline; a last line without one gets one
@@ -64,7 +65,7 @@ function M.translate(text, name)
     if code and code:sub(1, 1) ~= "{" then
       out[lineno] = code
     else
-      out[lineno] = text_line(line, name, lineno)
+      out[lineno] = (cover and ("_cov[" .. lineno .. "] = true; ") or "") .. text_line(line, name, lineno)
     end
   end
   out[1] = "local _b, _fmt = {}, _fmt; " .. (out[1] or "")
@@ -74,12 +75,19 @@ end
 
 local cache = {}
 
+-- Template coverage (tests/lua/template_coverage.lua): when M.cover is a
+-- table, M.cover[name][line] is set for every C line of template `name`
+-- that renders.
+M.cover = nil
+
 -- Compiles template `text` (named `name` in errors) into a function of its
 -- variable table.
 local function compile(text, name)
-  local src = M.translate(text, name)
+  local cover = M.cover and {}
+  if cover then M.cover[name] = M.cover[name] or cover; cover = M.cover[name] end
+  local src = M.translate(text, name, cover ~= nil)
   return function(vars)
-    local env = setmetatable({ _fmt = fmt }, {
+    local env = setmetatable({ _fmt = fmt, _cov = cover }, {
       __index = function(_, k)
         local v = vars[k]
         if v == nil then v = _G[k] end
@@ -100,7 +108,7 @@ end
 
 -- Renders template `name` (text `text`) with variables `vars`.
 function M.render(text, name, vars)
-  local key = name .. "\0" .. text
+  local key = name .. "\0" .. (M.cover and "cover\0" or "") .. text
   if not cache[key] then cache[key] = compile(text, name) end
   return cache[key](vars)
 end

@@ -42,6 +42,8 @@ return {
       topology = { grid_in = { 2, 3, 5 }, grid_out = { 3, 3, 3 }, window = { 1, 2, 5 } } },
     { name = "t3c",     op = "pwconv", input = { h = 1,  w = 1,  c = 48 }, cout = 48, residual = true,
       topology = { grid_in = { 3, 4, 4 }, grid_out = { 4, 4, 3 }, window = { 2, 1, 3 } } },
+    { name = "t3one",   op = "pwconv", input = { h = 6,  w = 5,  c = 16 }, cout = 20,
+      topology = { grid_in = { 4, 4, 1 }, grid_out = { 1, 1, 20 }, window = { 2, 2, 1 } } },                  -- every output reads 0, 1, 4, 5: one class
     -- 4-d and 8-d (the maximum)
     { name = "t4",      op = "pwconv", input = { h = 7,  w = 3,  c = 36 }, cout = 16,
       topology = { grid_in = { 3, 2, 3, 2 }, grid_out = { 2, 2, 2, 2 }, window = { 2, 1, 3, 2 } } },

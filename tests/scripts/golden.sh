@@ -8,7 +8,10 @@
 # byte-identical to runtime/.
 #   check:  generate into $BUILD/golden/now and compare; any difference fails
 #           with the list of files that differ and a unified diff
-#           ('-' recorded, '+' generated now).
+#           ('-' recorded, '+' generated now).  Then every C line of every
+#           template must be emitted by some net on some target
+#           (tests/lua/template_coverage.lua): the recording reaches every
+#           template path.
 #   update: regenerate tests/golden/ (`make golden-update`); review the
 #           change with `git diff tests/golden` and commit it.
 #
@@ -135,6 +138,14 @@ for tg in $TARGETS; do
 done
 if [ "$status" -eq 0 ]; then
     echo "golden: PASS: $# nets x targets ($TARGETS) match tests/golden/ ($nfiles files)"
+    # the recording reaches every template path: each C line of every
+    # template is emitted by some net on some target
+    if ! "$LUA" tests/lua/template_coverage.lua "$@" >"$work/coverage.log" 2>&1; then
+        echo "golden: FAIL: C lines of the templates that no test net or example emits (add a net that reaches them):"
+        sed 's/^/    /' "$work/coverage.log"
+        exit 1
+    fi
+    echo "golden: $(tail -n 1 "$work/coverage.log")"
     exit 0
 fi
 echo "golden: FAIL: the generated code differs from the recording in tests/golden/:"

@@ -292,12 +292,15 @@ START_TEST(test_table)
     ck_assert_int_eq(pw_topology_layers[19].packed_floats, PW_TOPOLOGY_T3C_PACKED_FLOATS);
     ck_assert_int_eq(pw_topology_layers[19].scratch_floats, PW_TOPOLOGY_T3C_SCRATCH_FLOATS);
     ck_assert_int_eq(pw_topology_layers[19].out_c, PW_TOPOLOGY_T3C_OUT_C);
-    ck_assert_int_eq(pw_topology_layers[20].packed_floats, PW_TOPOLOGY_T4_PACKED_FLOATS);
-    ck_assert_int_eq(pw_topology_layers[20].scratch_floats, PW_TOPOLOGY_T4_SCRATCH_FLOATS);
-    ck_assert_int_eq(pw_topology_layers[20].out_c, PW_TOPOLOGY_T4_OUT_C);
-    ck_assert_int_eq(pw_topology_layers[21].packed_floats, PW_TOPOLOGY_T8_PACKED_FLOATS);
-    ck_assert_int_eq(pw_topology_layers[21].scratch_floats, PW_TOPOLOGY_T8_SCRATCH_FLOATS);
-    ck_assert_int_eq(pw_topology_layers[21].out_c, PW_TOPOLOGY_T8_OUT_C);
+    ck_assert_int_eq(pw_topology_layers[20].packed_floats, PW_TOPOLOGY_T3ONE_PACKED_FLOATS);
+    ck_assert_int_eq(pw_topology_layers[20].scratch_floats, PW_TOPOLOGY_T3ONE_SCRATCH_FLOATS);
+    ck_assert_int_eq(pw_topology_layers[20].out_c, PW_TOPOLOGY_T3ONE_OUT_C);
+    ck_assert_int_eq(pw_topology_layers[21].packed_floats, PW_TOPOLOGY_T4_PACKED_FLOATS);
+    ck_assert_int_eq(pw_topology_layers[21].scratch_floats, PW_TOPOLOGY_T4_SCRATCH_FLOATS);
+    ck_assert_int_eq(pw_topology_layers[21].out_c, PW_TOPOLOGY_T4_OUT_C);
+    ck_assert_int_eq(pw_topology_layers[22].packed_floats, PW_TOPOLOGY_T8_PACKED_FLOATS);
+    ck_assert_int_eq(pw_topology_layers[22].scratch_floats, PW_TOPOLOGY_T8_SCRATCH_FLOATS);
+    ck_assert_int_eq(pw_topology_layers[22].out_c, PW_TOPOLOGY_T8_OUT_C);
 }
 END_TEST
 
