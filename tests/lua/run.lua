@@ -25,6 +25,7 @@ local FILES = {
   "test_axes",      -- axes.classes vs SPEC 3.1 / 3.5 brute force
   "test_cindent",   -- cindent.indent: brace-depth indentation of generated C
   "test_deconv",    -- geom.deconv_axis: dwdeconv (adjoint) sizes, SPEC 3.5
+  "test_docs",      -- README and docs quote the golden files as they are
   "test_emit",      -- emit.lua: function comments and names, drivers, loops
   "test_geom",      -- geom.same / conv_out / conv_axis: SPEC 3.1 padding
   "test_plan",      -- plan: depthwise passes, fusion decisions
