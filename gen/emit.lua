@@ -155,52 +155,33 @@ helpers = { act_c = act_c, lin = lin, plus = plus, flt = util.flt, region_commen
 
 ---------------------------------------------------------------- names
 
--- A stage's register tile in a function name (letters and digits) and in
--- words: depthwise "<channels>c<pixels>p" (+ "2r": two output rows at a
--- time), projection "<pixels>x<channels>" (+ "pairs": pixel pairs).
-local function tile_of(st)
+-- A stage's register tile in a function name (letters and digits):
+-- depthwise "<channels>c<pixels>p" (+ "2r": two output rows at a time),
+-- projection "<pixels>x<channels>" (+ "pairs": pixel pairs).
+local function tile_name(st)
   if st.kind == "spatial" then
-    local t = st.tiles[1]
-    local pairs = st.pairs and (not st.band or st.band.n >= 2)
-    return util.int(t.nacc) .. "c" .. util.int(st.ur) .. "p" .. (pairs and "2r" or ""),
-      util.int(t.nacc) .. " channels x " .. util.int(st.ur) .. " pixel" .. (st.ur == 1 and "" or "s") ..
-      (pairs and ", rows in pairs" or "") .. (st.simd and "" or " (scalar code)")
+    return util.int(st.tiles[1].nacc) .. "c" .. util.int(st.ur) .. "p" .. (explain.rows_paired(st) and "2r" or "")
   end
-  return util.int(st.mr) .. "x" .. util.int(st.nr) .. (st.pair and "pairs" or ""),
-    util.int(st.mr) .. " pixels x " .. util.int(st.nr) .. " channels" .. (st.pair and " in pixel pairs" or "") ..
-    (st.simd and "" or " (scalar code)")
-end
-
--- What stage st of layer L computes, in words.
-local function stage_words(st)
-  if st.kind == "pw" then
-    return "projection " .. util.int(st.cin) .. " -> " .. util.int(st.cout) .. ", " .. util.int(st.P) .. " pixels"
-  end
-  return (st.deconv and "transposed depthwise " or "depthwise ") .. util.int(st.kh) .. "x" .. util.int(st.kw)
+  return util.int(st.mr) .. "x" .. util.int(st.nr) .. (st.pair and "pairs" or "")
 end
 
 -- The name of the function that runs stage i of layer L and the one-line
--- comment that opens it: its template, layer, stage and tile.  Every
--- generated kernel is named here: <kind>_<layer>[_<variant>]_<tile>, the
--- variant a stage (S<i>) of a layer of several, a fused band of n rows of
--- row class r (R<r>N<n>) or a band projection over n pixels (P<n>).
--- Static names mix case, so they never meet a layer's (lower-case) names.
+-- comment that opens it (explain.kernel: its template, layer, stage and
+-- tile).  Every generated kernel is named here:
+-- <kind>_<layer>[_<variant>]_<tile>, the variant a stage (S<i>) of a
+-- layer of several, a fused band of n rows of row class r (R<r>N<n>) or a
+-- band projection over n pixels (P<n>).  Static names mix case, so they
+-- never meet a layer's (lower-case) names.
 local function kernel(L, nstages, i, st)
   local kind = st.kind == "pw" and "Pw_" or st.deconv and "Up_" or "Dw_"
   local variant = nstages > 1 and ("_S" .. util.int(i)) or ""
-  local band = ""
   if st.band then
     variant = "_R" .. util.int(st.band.ri) .. "N" .. util.int(st.band.n)
-    band = ", band of " .. util.int(st.band.n) .. " row" .. (st.band.n == 1 and "" or "s") .. " (row class " ..
-           util.int(st.band.ri) .. ")"
   elseif st.band_rows then
     variant = "_P" .. util.int(st.P)
-    band = ", band of " .. util.int(st.band_rows) .. " row" .. (st.band_rows == 1 and "" or "s")
   end
-  local tname, twords = tile_of(st)
-  return kind .. L.name .. variant .. "_" .. tname,
-    st.template .. ": layer " .. L.name .. ", stage " .. util.int(i) .. " (" .. stage_words(st) .. ")" .. band ..
-    ": tile " .. tname .. ", " .. twords
+  local tname = tile_name(st)
+  return kind .. L.name .. variant .. "_" .. tname, explain.kernel(L, i, st, tname)
 end
 
 ---------------------------------------------------------------- layers

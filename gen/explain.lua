@@ -369,6 +369,35 @@ function M.layer_comment(p)
   return r
 end
 
+---------------------------------------------------------------- kernels
+
+-- True when a depthwise stage computes output rows in pairs (not in a
+-- fused band of one row).
+function M.rows_paired(st)
+  return st.pairs and (not st.band or st.band.n >= 2) or false
+end
+
+-- The one-line comment that opens the function of stage i of layer L,
+-- named with tile `tname`: its template, layer, stage, band and tile.
+function M.kernel(L, i, st, tname)
+  local what, band, tile
+  if st.kind == "pw" then
+    what = fmt("projection %d -> %d, %d pixels", st.cin, st.cout, st.P)
+    tile = fmt("%d pixels x %d channels%s", st.mr, st.nr, st.pair and " in pixel pairs" or "")
+  else
+    what = fmt("%s %dx%d", st.deconv and "transposed depthwise" or "depthwise", st.kh, st.kw)
+    tile = fmt("%d channels x %d pixel%s%s", st.tiles[1].nacc, st.ur, s_if(st.ur),
+      M.rows_paired(st) and ", rows in pairs" or "")
+  end
+  if st.band then
+    band = fmt(", band of %d row%s (row class %d)", st.band.n, s_if(st.band.n), st.band.ri)
+  elseif st.band_rows then
+    band = fmt(", band of %d row%s", st.band_rows, s_if(st.band_rows))
+  end
+  return fmt("%s: layer %s, stage %d (%s)%s: tile %s, %s%s", st.template, L.name, i, what, band or "", tname, tile,
+    st.simd and "" or " (scalar code)")
+end
+
 ---------------------------------------------------------------- report
 
 -- The plan decisions a user should see in the cost report: fusion, stages
