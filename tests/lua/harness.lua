@@ -184,6 +184,24 @@ end
 
 ---------------------------------------------------------------- running
 
+---------------------------------------------------------------- files
+
+-- The contents of the file at `path` (from the repository root), or nil.
+function H.read(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
+-- The lines of `text` (each ended by a newline), as a list.
+function H.lines(text)
+  local t = {}
+  for l in text:gmatch("([^\n]*)\n") do t[#t + 1] = l end
+  return t
+end
+
 -- Runs the test files `names` (module names, run in sorted order; each test
 -- of a file in sorted name order).  Prints one line per failure and the
 -- summary line; returns passed, failed.

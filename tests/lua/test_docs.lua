@@ -10,19 +10,7 @@ local T = {}
 
 local DOCS = { "README.md", "docs/design.md", "docs/performance.md" }
 
-local function read(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local s = f:read("*a")
-  f:close()
-  return s
-end
-
-local function lines_of(text)
-  local t = {}
-  for l in text:gmatch("([^\n]*)\n") do t[#t + 1] = l end
-  return t
-end
+local read, lines_of = H.read, H.lines
 
 -- true when `block` (a list of lines) occurs as consecutive lines of `file`
 local function contains_run(file, block)

@@ -13,9 +13,7 @@ local T = {}
 
 -- The generated .c of a net file for a target (a sepgen-args line applies).
 local function generate(file, tname)
-  local f = assert(io.open(file, "rb"))
-  local text = f:read("*a")
-  f:close()
+  local text = assert(H.read(file))
   local net, errs = shapes.load(text, file)
   H.ok(net, file .. ": " .. table.concat(errs or {}, "; "))
   local fuse = text:match("%-%- sepgen%-args: %-%-fuse (%a+)") or "auto"
@@ -39,11 +37,7 @@ local function each(fn)
   end
 end
 
-local function lines_of(c)
-  local t = {}
-  for l in c:gmatch("([^\n]*)\n") do t[#t + 1] = l end
-  return t
-end
+local lines_of = H.lines
 
 function T.every_function_opens_with_its_comment_line()
   each(function(c, net, what)

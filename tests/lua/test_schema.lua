@@ -28,9 +28,7 @@ end
 function T.every_stage_field_is_declared()
   local n = 0
   for _, file in ipairs(NETS) do
-    local f = assert(io.open(file, "rb"))
-    local net, errs = shapes.load(f:read("*a"), file)
-    f:close()
+    local net, errs = shapes.load(assert(H.read(file)), file)
     H.ok(net, file .. ": " .. table.concat(errs or {}, "; "))
     for _, tname in ipairs({ "scalar", "avx2", "avx512", "neon" }) do
       for _, fuse in ipairs({ "auto", "always" }) do
